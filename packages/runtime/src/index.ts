@@ -14,3 +14,9 @@ export {
   assertAllFinite,
   throwIfAborted,
 } from './validate.js';
+
+// --- second-order-safe ops, losses, flat-parameter models, autodiff (ops.ts, losses.ts, mlp.ts, grad.ts, ...) ---
+
+// --- LayersModel wrapping, model builders, training (fromLayersModel.ts, createCnn.ts, fit.ts, ...) ---
+
+// --- datasets (src/data/) ---
