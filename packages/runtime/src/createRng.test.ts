@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DlfError } from './DlfError.js';
 import { createRng } from './createRng.js';
+import { DlfError } from './DlfError.js';
 
 describe('createRng', () => {
   it('gives the same stream for the same seed and different streams for different seeds', () => {

@@ -115,9 +115,13 @@ export function createRng(seed = 0): Rng {
 
   const int = (low: number, high: number): number => {
     if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-      throw new DlfError('INVALID_ARGUMENT', `int(low, high) needs integers with low < high, received ${low}, ${high}`, {
-        param: 'high',
-      });
+      throw new DlfError(
+        'INVALID_ARGUMENT',
+        `int(low, high) needs integers with low < high, received ${low}, ${high}`,
+        {
+          param: 'high',
+        },
+      );
     }
     const range = high - low;
     if (range <= TWO_POW_32) {
@@ -147,15 +151,21 @@ export function createRng(seed = 0): Rng {
     },
     permutation(n: number): number[] {
       if (!Number.isInteger(n) || n < 0) {
-        throw new DlfError('INVALID_ARGUMENT', `n must be a non-negative integer, received ${describeValue(n)}`, {
-          param: 'n',
-        });
+        throw new DlfError(
+          'INVALID_ARGUMENT',
+          `n must be a non-negative integer, received ${describeValue(n)}`,
+          {
+            param: 'n',
+          },
+        );
       }
       return rng.shuffle(Array.from({ length: n }, (_, i) => i));
     },
     choice<T>(items: readonly T[], weights?: ArrayLike<number>): T {
       if (items.length === 0) {
-        throw new DlfError('INVALID_ARGUMENT', 'items must be non-empty, received an empty array', { param: 'items' });
+        throw new DlfError('INVALID_ARGUMENT', 'items must be non-empty, received an empty array', {
+          param: 'items',
+        });
       }
       if (!weights) return items[int(0, items.length)] as T;
       if (weights.length !== items.length) {
@@ -169,9 +179,13 @@ export function createRng(seed = 0): Rng {
       for (let i = 0; i < weights.length; i++) {
         const w = weights[i] as number;
         if (!(w >= 0) || !Number.isFinite(w)) {
-          throw new DlfError('INVALID_ARGUMENT', `weights must be finite and >= 0, received ${w} at index ${i}`, {
-            param: 'weights',
-          });
+          throw new DlfError(
+            'INVALID_ARGUMENT',
+            `weights must be finite and >= 0, received ${w} at index ${i}`,
+            {
+              param: 'weights',
+            },
+          );
         }
         total += w;
       }

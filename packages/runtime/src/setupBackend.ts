@@ -27,7 +27,10 @@ export interface SetupBackendOptions {
 /** True in Node.js (and other server runtimes), false in browsers and workers. */
 export function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
+  return (
+    typeof p?.versions?.node === 'string' &&
+    typeof (globalThis as { window?: unknown }).window === 'undefined'
+  );
 }
 
 /** The environment's default backend order. */
@@ -73,7 +76,8 @@ async function register(name: BackendName, wasmPaths: string | undefined): Promi
  */
 export async function setupBackend(options: SetupBackendOptions = {}): Promise<BackendName> {
   const { strict = false, wasmPaths } = options;
-  const preferred = options.prefer === undefined ? [] : Array.isArray(options.prefer) ? options.prefer : [options.prefer];
+  const preferred =
+    options.prefer === undefined ? [] : Array.isArray(options.prefer) ? options.prefer : [options.prefer];
   for (const p of preferred) {
     if (!ALL_BACKENDS.includes(p as BackendName)) {
       throw new DlfError(

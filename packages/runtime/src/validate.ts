@@ -7,9 +7,13 @@ import { DlfError, describeValue } from './DlfError.js';
 
 export function assertFiniteNumber(param: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new DlfError('INVALID_ARGUMENT', `${param} must be a finite number, received ${describeValue(value)}`, {
-      param,
-    });
+    throw new DlfError(
+      'INVALID_ARGUMENT',
+      `${param} must be a finite number, received ${describeValue(value)}`,
+      {
+        param,
+      },
+    );
   }
 }
 
@@ -41,9 +45,13 @@ export function assertInteger(
           : max < Number.POSITIVE_INFINITY
             ? ` <= ${max}`
             : '';
-    throw new DlfError('INVALID_ARGUMENT', `${param} must be an integer${range}, received ${describeValue(value)}`, {
-      param,
-    });
+    throw new DlfError(
+      'INVALID_ARGUMENT',
+      `${param} must be an integer${range}, received ${describeValue(value)}`,
+      {
+        param,
+      },
+    );
   }
 }
 
@@ -63,7 +71,11 @@ export function assertInRange(
   }
 }
 
-export function assertOneOf<T extends string>(param: string, value: unknown, allowed: readonly T[]): asserts value is T {
+export function assertOneOf<T extends string>(
+  param: string,
+  value: unknown,
+  allowed: readonly T[],
+): asserts value is T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new DlfError(
       'INVALID_ARGUMENT',
@@ -77,7 +89,9 @@ export function assertOneOf<T extends string>(param: string, value: unknown, all
 export function assertAllFinite(param: string, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i] as number)) {
-      throw new DlfError('NON_FINITE', `${param} contains a non-finite value (${values[i]}) at index ${i}`, { param });
+      throw new DlfError('NON_FINITE', `${param} contains a non-finite value (${values[i]}) at index ${i}`, {
+        param,
+      });
     }
   }
 }
