@@ -1,0 +1,79 @@
+// @dlf/robustness: adversarial attacks, gradient-masking checks, adversarial training and
+// randomised-smoothing certificates for TensorFlow.js classifiers.
+
+export type {
+  AdversarialEpoch,
+  AdversarialTrainingOptions,
+  AdversarialTrainingResult,
+  TrainingData,
+  TrainingOptions,
+} from './adversarialTraining.js';
+export { adversarialTraining } from './adversarialTraining.js';
+export type { AttackLoss, Bounds, Labels, Norm, Target } from './attackCore.js';
+export type { AttackProgress, BaseAttackOptions, IterativeAttackOptions } from './attackOptions.js';
+export type { AttackResult } from './attackResult.js';
+export { bpda } from './bpda.js';
+export type { Classifier, LogitsFn } from './classifier.js';
+export { toLogitsFn } from './classifier.js';
+export type { CwOptions } from './cw.js';
+export { cw } from './cw.js';
+export type { DeepfoolOptions } from './deepfool.js';
+export { deepfool } from './deepfool.js';
+export type { EotOptions, RandomizedClassifier } from './eot.js';
+export { eot } from './eot.js';
+export type { BudgetedAttack, EpsilonSweepResult } from './epsilonSweep.js';
+export { epsilonSweep } from './epsilonSweep.js';
+export type { FgsmOptions } from './fgsm.js';
+export { fgsm } from './fgsm.js';
+export type { GradientMaskingOptions, GradientMaskingReport, MaskingCheck } from './gradientMaskingReport.js';
+export { gradientMaskingReport } from './gradientMaskingReport.js';
+export type { MifgsmOptions } from './mifgsm.js';
+export { mifgsm } from './mifgsm.js';
+export type { PgdOptions } from './pgd.js';
+export { pgd } from './pgd.js';
+export type { BadNetsOptions } from './poisoning/badNets.js';
+export { badNets } from './poisoning/badNets.js';
+export type { CleanLabelBackdoorOptions } from './poisoning/cleanLabelBackdoor.js';
+export { cleanLabelBackdoor } from './poisoning/cleanLabelBackdoor.js';
+export type { DpaEnsemble, DpaOptions, DpaPrediction } from './poisoning/deepPartitionAggregation.js';
+export {
+  deepPartitionAggregation,
+  dpaCertificate,
+  hashExample,
+} from './poisoning/deepPartitionAggregation.js';
+export type { FeatureCollisionOptions, FeatureCollisionResult } from './poisoning/featureCollision.js';
+export { featureCollision } from './poisoning/featureCollision.js';
+export type { Trigger } from './poisoning/trigger.js';
+export { applyTrigger, backdoorSuccessRate, squareTrigger } from './poisoning/trigger.js';
+export type {
+  AblationCertificate,
+  RandomizedAblation,
+  RandomizedAblationOptions,
+} from './smoothing/ablation.js';
+export { ablateBatch, ablationDelta, randomizedAblation } from './smoothing/ablation.js';
+export { certifiedAccuracy } from './smoothing/certifiedAccuracy.js';
+export type {
+  SmoothCertificate,
+  SmoothCertifyOptions,
+  SmoothedClassifier,
+  SmoothingNoise,
+  SmoothingProgress,
+  SmoothOptions,
+  SmoothPrediction,
+  SmoothPredictOptions,
+} from './smoothing/smooth.js';
+export { smooth, smoothingRadius } from './smoothing/smooth.js';
+export {
+  betaQuantile,
+  binomialTestHalf,
+  clopperPearson,
+  logBeta,
+  logGamma,
+  normalCdf,
+  normalQuantile,
+  regularizedBeta,
+} from './smoothing/stats.js';
+export type { NoiseEpoch, TrainWithNoiseOptions } from './smoothing/trainWithNoise.js';
+export { trainWithNoise } from './smoothing/trainWithNoise.js';
+export type { SpsaOptions } from './spsa.js';
+export { spsa } from './spsa.js';
