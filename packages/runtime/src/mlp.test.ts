@@ -171,6 +171,16 @@ describe('mlp', () => {
     });
   });
 
+  it('differentiates a single-layer model without bias (one parameter piece): grad of (w x)^2 / 2 is x^2 w', () => {
+    const model = mlp({ sizes: [1, 1], bias: false, activation: 'linear' });
+    const g = tf.tidy(() => {
+      const x = tf.tensor2d([[3]]);
+      return tf.grad((w: tf.Tensor1D) => tf.mul(0.5, tf.sum(tf.square(model.apply(w, x)))))(tf.tensor1d([2]));
+    });
+    expect(Array.from(g.dataSync())).toEqual([18]);
+    g.dispose();
+  });
+
   it('rejects bad options, parameter vectors and inputs with DlfError', () => {
     const bad: [unknown, RegExp][] = [
       [{ sizes: [3] }, /sizes must be an array/],

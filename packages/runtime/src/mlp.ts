@@ -207,12 +207,16 @@ export function mlp(options: MlpOptions): MlpModel {
   // instead of a slice per piece (whose gradients are a pad and an add each).
   const pieceSizes = layers.flatMap((l) => (bias ? [l.fanIn * l.fanOut, l.fanOut] : [l.fanIn * l.fanOut]));
   const piecesPerLayer = bias ? 2 : 1;
+  // tfjs's split gradient fails for a single piece ("Pass at least one tensor to concat"), and a
+  // single piece needs no split anyway.
+  const splitParams = (t: tf.Tensor, axis: number): tf.Tensor[] =>
+    pieceSizes.length === 1 ? [t] : tf.split(t, pieceSizes, axis);
 
   const apply = (w: tf.Tensor1D, x: tf.Tensor): tf.Tensor2D => {
     assertParamVector('w', w, numParams);
     assertBatch('x', x, inputShape);
     return tf.tidy(() => {
-      const pieces = tf.split(w, pieceSizes);
+      const pieces = splitParams(w, 0);
       let h: tf.Tensor = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
       layers.forEach((layer, l) => {
         const weight = tf.reshape(pieces[l * piecesPerLayer] as tf.Tensor, [layer.fanIn, layer.fanOut]);
@@ -242,7 +246,7 @@ export function mlp(options: MlpOptions): MlpModel {
       );
     }
     return tf.tidy(() => {
-      const pieces = tf.split(ws, pieceSizes, 1);
+      const pieces = splitParams(ws, 1);
       let h: tf.Tensor = tf.reshape(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), [
         batch,
         1,
