@@ -27,6 +27,40 @@ export type { FgsmOptions } from './fgsm.js';
 export { fgsm } from './fgsm.js';
 export type { GradientMaskingOptions, GradientMaskingReport, MaskingCheck } from './gradientMaskingReport.js';
 export { gradientMaskingReport } from './gradientMaskingReport.js';
+export { dannLambda, GradientReversalLayer, gradientReversal } from './gradientReversal.js';
+export type {
+  AttributionOptions,
+  AttributionProgress,
+  AttributionTarget,
+} from './interpretability/attributionCore.js';
+export type { DeletionCurveOptions, DeletionCurveResult } from './interpretability/deletionCurve.js';
+export { deletionCurve } from './interpretability/deletionCurve.js';
+export type {
+  AttributionFn,
+  ExplanationFragilityOptions,
+  ExplanationFragilityResult,
+} from './interpretability/explanationFragility.js';
+export { explanationFragility, topKIntersection } from './interpretability/explanationFragility.js';
+export type {
+  IntegratedGradientsOptions,
+  IntegratedGradientsResult,
+  IntegrationMethod,
+} from './interpretability/integratedGradients.js';
+export { integratedGradients } from './interpretability/integratedGradients.js';
+export type {
+  Explainer,
+  ModelRandomizationOptions,
+  ModelRandomizationResult,
+  RandomizationStage,
+} from './interpretability/modelRandomizationTest.js';
+export { modelRandomizationTest } from './interpretability/modelRandomizationTest.js';
+export type { OcclusionOptions } from './interpretability/occlusion.js';
+export { occlusion } from './interpretability/occlusion.js';
+export type { SaliencyOptions } from './interpretability/saliency.js';
+export { saliency } from './interpretability/saliency.js';
+export type { SmoothGradOptions } from './interpretability/smoothGrad.js';
+export { smoothGrad } from './interpretability/smoothGrad.js';
+export { spearman } from './interpretability/spearman.js';
 export type { MifgsmOptions } from './mifgsm.js';
 export { mifgsm } from './mifgsm.js';
 export type { PgdOptions } from './pgd.js';
@@ -45,6 +79,24 @@ export type { FeatureCollisionOptions, FeatureCollisionResult } from './poisonin
 export { featureCollision } from './poisoning/featureCollision.js';
 export type { Trigger } from './poisoning/trigger.js';
 export { applyTrigger, backdoorSuccessRate, squareTrigger } from './poisoning/trigger.js';
+export type { ColoredEnvironment, ColoredMnistOptions } from './shift/coloredMnist.js';
+export { coloredMnist } from './shift/coloredMnist.js';
+export type { DannEpoch, DannNetworks, DannOptions, UnlabeledData } from './shift/dann.js';
+export { dann } from './shift/dann.js';
+export type { IrmOptions, IrmStep } from './shift/irm.js';
+export { irm } from './shift/irm.js';
+export { irmPenalty } from './shift/irmPenalty.js';
+export type { MmdOptions, MmdResult } from './shift/mmd.js';
+export { mmd } from './shift/mmd.js';
+export { mmdLoss } from './shift/mmdLoss.js';
+export type { ProxyADistanceOptions, ProxyADistanceResult } from './shift/proxyADistance.js';
+export { proxyADistance } from './shift/proxyADistance.js';
+export type { RotatedEnvironment, RotatedMnistOptions } from './shift/rotatedMnist.js';
+export { rotatedMnist } from './shift/rotatedMnist.js';
+export { rotateImages } from './shift/rotateImages.js';
+export type { Sample } from './shift/sampleRows.js';
+export type { ShiftedMoonsOptions } from './shift/shiftedMoons.js';
+export { shiftedMoons } from './shift/shiftedMoons.js';
 export type {
   AblationCertificate,
   RandomizedAblation,
