@@ -33,13 +33,6 @@ export { inceptionScore } from './metrics/inceptionScore.js';
 export type { MnistClassifier } from './metrics/mnistClassifier.js';
 export { loadMnistClassifier } from './metrics/mnistClassifier.js';
 export { mnistFid, mnistInceptionScore } from './metrics/mnistFid.js';
-// --- min-max optimisation (src/minmax/; candidates to move into @dlf/runtime) ---
-export { ExtragradientOptimizer } from './minmax/ExtragradientOptimizer.js';
-export { gradientReversal } from './minmax/gradientReversal.js';
-export type { MinimaxOptions, MinimaxResult, MinMaxMethod } from './minmax/minimax.js';
-export { minimax } from './minmax/minimax.js';
-export { OptimisticOptimizer } from './minmax/OptimisticOptimizer.js';
-export type { MinMaxOptimizerOptions, PreconditionerName } from './minmax/preconditioner.js';
 export type { DistMetric } from './ot/dist.js';
 export { dist } from './ot/dist.js';
 export type { EmdOptions, EmdResult } from './ot/emd.js';

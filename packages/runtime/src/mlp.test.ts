@@ -175,7 +175,9 @@ describe('mlp', () => {
     const model = mlp({ sizes: [1, 1], bias: false, activation: 'linear' });
     const g = tf.tidy(() => {
       const x = tf.tensor2d([[3]]);
-      return tf.grad((w: tf.Tensor1D) => tf.mul(0.5, tf.sum(tf.square(model.apply(w, x)))))(tf.tensor1d([2]));
+      return tf.grad((w: tf.Tensor) => tf.mul(0.5, tf.sum(tf.square(model.apply(w as tf.Tensor1D, x)))))(
+        tf.tensor1d([2]),
+      );
     });
     expect(Array.from(g.dataSync())).toEqual([18]);
     g.dispose();

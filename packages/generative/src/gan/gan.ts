@@ -4,16 +4,16 @@ import {
   assertOneOf,
   assertPositive,
   DlfError,
+  ExtragradientOptimizer,
+  type MinMaxMethod,
+  OptimisticOptimizer,
   type ParamModel,
+  type PreconditionerName,
   type Rng,
   type SeedLike,
   toRng,
 } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
-import { ExtragradientOptimizer } from '../minmax/ExtragradientOptimizer.js';
-import type { MinMaxMethod } from '../minmax/minimax.js';
-import { OptimisticOptimizer } from '../minmax/OptimisticOptimizer.js';
-import type { PreconditionerName } from '../minmax/preconditioner.js';
 import { gradientPenalty } from './gradientPenalty.js';
 
 /** GAN objectives. */

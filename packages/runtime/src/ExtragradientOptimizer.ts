@@ -1,5 +1,5 @@
-import { assertPositive, DlfError } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
+import { DlfError } from './DlfError.js';
 import {
   gradientList,
   type MinMaxOptimizerOptions,
@@ -7,7 +7,8 @@ import {
   Preconditioner,
   type VariableGradients,
   variableNamed,
-} from './preconditioner.js';
+} from './Preconditioner.js';
+import { assertPositive } from './validate.js';
 
 /**
  * The extragradient method (Korpelevich 1976; Gidel et al. 2019 for GANs) as a `tf.Optimizer`:

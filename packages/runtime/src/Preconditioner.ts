@@ -1,5 +1,5 @@
-import { assertInRange, assertOneOf, assertPositive } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
+import { assertInRange, assertOneOf, assertPositive } from './validate.js';
 
 /** A `{ name, tensor }` pair, as tf.Optimizer's weights and gradients (tfjs does not export the type). */
 export type NamedTensor = Parameters<tf.Optimizer['setWeights']>[0][number];

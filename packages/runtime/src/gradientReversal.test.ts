@@ -1,7 +1,7 @@
-import { expectNoLeaks, setupTestBackend } from '@dlf/runtime/testing';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradientReversal } from './gradientReversal.js';
+import { expectNoLeaks, setupTestBackend } from './testing.js';
 
 describe('gradientReversal', () => {
   beforeAll(async () => {

@@ -1,4 +1,3 @@
-import { assertPositive } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
 import {
   gradientList,
@@ -7,7 +6,8 @@ import {
   Preconditioner,
   type VariableGradients,
   variableNamed,
-} from './preconditioner.js';
+} from './Preconditioner.js';
+import { assertPositive } from './validate.js';
 
 /**
  * Optimistic gradient descent (OGDA; Popov 1980, Daskalakis et al. 2018) as a `tf.Optimizer`:

@@ -1,5 +1,6 @@
-import { assertFiniteNumber, DlfError } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
+import { DlfError } from './DlfError.js';
+import { assertFiniteNumber } from './validate.js';
 
 type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
 

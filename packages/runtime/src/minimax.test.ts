@@ -1,7 +1,7 @@
-import { expectNoLeaks, setupTestBackend } from '@dlf/runtime/testing';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { minimax } from './minimax.js';
+import { expectNoLeaks, setupTestBackend } from './testing.js';
 
 const bilinear = (x: tf.Tensor1D, y: tf.Tensor1D): tf.Scalar => tf.sum(tf.mul(x, y));
 const norm = (p: { x: number[]; y: number[] }): number => Math.hypot(...p.x, ...p.y);

@@ -1,9 +1,10 @@
-import { assertInteger, assertOneOf, assertPositive, DlfError, throwIfAborted } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
+import { DlfError } from './DlfError.js';
 import { ExtragradientOptimizer } from './ExtragradientOptimizer.js';
 import { gradientReversal } from './gradientReversal.js';
 import { OptimisticOptimizer } from './OptimisticOptimizer.js';
-import type { PreconditionerName } from './preconditioner.js';
+import type { PreconditionerName } from './Preconditioner.js';
+import { assertInteger, assertOneOf, assertPositive, throwIfAborted } from './validate.js';
 
 /** First-order methods for min-max games. */
 export type MinMaxMethod = 'gda' | 'ogda' | 'extragradient';
