@@ -1,31 +1,6 @@
-import { assertFiniteNumber, assertNonNegative } from '@dlf/runtime';
+import { assertFiniteNumber, assertNonNegative, gradientReversal } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
-import { DlfError, describeValue } from './errors.js';
-
-/**
- * Gradient-reversal op (Ganin and Lempitsky 2015): the identity forward, -lambda times the upstream
- * gradient backward, so a domain classifier placed after it trains the features to confuse it.
- *
- * @param x - any float tensor.
- * @param lambda - gradient scale (>= 0). Default: 1.
- * @returns a tensor equal to `x`.
- * @example
- * ```ts
- * const domainLogits = domainHead(gradientReversal(features, 0.5));
- * ```
- */
-export function gradientReversal<T extends tf.Tensor>(x: T, lambda = 1): T {
-  if (!(x instanceof tf.Tensor)) {
-    throw new DlfError('INVALID_ARGUMENT', `x must be a tf.Tensor, received ${describeValue(x)}`, {
-      param: 'x',
-    });
-  }
-  assertNonNegative('lambda', lambda);
-  const op = tf.customGrad((input) => {
-    return { value: tf.clone(input as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.mul(dy, -lambda) };
-  });
-  return op(x) as T;
-}
+import { DlfError } from './errors.js';
 
 /**
  * DANN's schedule of the reversal scale (Ganin et al. 2016): lambda(p) = 2 / (1 + exp(-gamma p)) - 1
@@ -45,7 +20,8 @@ export function dannLambda(progress: number, gamma = 10): number {
 }
 
 /**
- * A `tf.layers` layer applying {@link gradientReversal}; set `lambda` between steps to follow a
+ * A `tf.layers` layer applying the runtime's `gradientReversal` op (identity forward, `-lambda * dy`
+ * backward); set `lambda` between steps to follow a
  * schedule. Not serialisable (no registered class name), so keep it in models you build in code.
  *
  * @example

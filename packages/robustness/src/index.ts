@@ -27,7 +27,7 @@ export type { FgsmOptions } from './fgsm.js';
 export { fgsm } from './fgsm.js';
 export type { GradientMaskingOptions, GradientMaskingReport, MaskingCheck } from './gradientMaskingReport.js';
 export { gradientMaskingReport } from './gradientMaskingReport.js';
-export { dannLambda, GradientReversalLayer, gradientReversal } from './gradientReversal.js';
+export { dannLambda, GradientReversalLayer } from './gradientReversal.js';
 export type {
   AttributionOptions,
   AttributionProgress,

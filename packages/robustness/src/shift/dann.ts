@@ -1,8 +1,15 @@
 import type { LabeledData, SeedLike } from '@dlf/runtime';
-import { assertInteger, assertLabeledData, assertNonNegative, assertPositive, toRng } from '@dlf/runtime';
+import {
+  assertInteger,
+  assertLabeledData,
+  assertNonNegative,
+  assertPositive,
+  gradientReversal,
+  toRng,
+} from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
 import { DlfError, describeValue } from '../errors.js';
-import { dannLambda, gradientReversal } from '../gradientReversal.js';
+import { dannLambda } from '../gradientReversal.js';
 
 /** The three parts of a domain-adversarial network. */
 export interface DannNetworks {
