@@ -1,8 +1,7 @@
-import { expectNoLeaks, setupTestBackend } from '@dlf/runtime/testing';
+import { setupTestBackend } from '@dlf/runtime/testing';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dannLambda, GradientReversalLayer } from './gradientReversal.js';
-import { fixtureValues } from './testModels.js';
 
 beforeAll(async () => {
   await setupTestBackend();
