@@ -1,11 +1,10 @@
-// NOTE to every engineer working in this tree right now (temporary, the lead removes it): the team
-// coordination rules and the project bar are in /tmp/rules.md: read it before you go on. RULES_PLACEHOLDER = that file.
-
 export type { Rng, SeedLike } from './createRng.js';
 export { createRng, toRng } from './createRng.js';
 export type { DlfErrorCode } from './DlfError.js';
-export { DlfError } from './DlfError.js';
+export { DlfError, describeValue } from './DlfError.js';
+
 // --- second-order-safe ops, losses, flat-parameter models, autodiff (ops.ts, losses.ts, mlp.ts, grad.ts, ...) ---
+
 export type { ScalarFn } from './grad.js';
 export { grad, valueAndGrad } from './grad.js';
 export type { HessianOptions } from './hessian.js';
@@ -40,7 +39,35 @@ export {
 
 // --- LayersModel wrapping, model builders, training (fromLayersModel.ts, createCnn.ts, fit.ts, ...) ---
 
+export type { CreateCnnOptions } from './createCnn.js';
+export { createCnn } from './createCnn.js';
+export type { CreateLstmClassifierOptions } from './createLstmClassifier.js';
+export { createLstmClassifier } from './createLstmClassifier.js';
+export type { CreateMlpOptions } from './createMlp.js';
+export { createMlp } from './createMlp.js';
+export type { CreateTransformerClassifierOptions } from './createTransformerClassifier.js';
+export { createTransformerClassifier } from './createTransformerClassifier.js';
+export type {
+  EpochLogs,
+  EvaluateOptions,
+  Evaluation,
+  FitData,
+  FitLoss,
+  FitOptions,
+  FitProgress,
+  History,
+  OptimizerName,
+} from './fit.js';
+export { evaluate, fit } from './fit.js';
+export type { LayersParamModel, WeightSlot } from './fromLayersModel.js';
+export { fromLayersModel } from './fromLayersModel.js';
+export { PositionalEncoding, positionalEncoding, sinusoidalTable } from './positionalEncoding.js';
+export { registerWasmTrainingKernels } from './registerWasmTrainingKernels.js';
+export type { TransformerEncoderBlockOptions } from './TransformerEncoderBlock.js';
+export { TransformerEncoderBlock } from './TransformerEncoderBlock.js';
+
 // --- datasets (src/data/) ---
+
 export type { Blobs, BlobsOptions } from './data/blobs.js';
 export { blobs } from './data/blobs.js';
 export type { CirclesOptions } from './data/circles.js';
@@ -68,3 +95,12 @@ export type { DataTensors, ToTensorsOptions } from './data/toTensors.js';
 export { toTensors } from './data/toTensors.js';
 export type { TwoMoonsOptions } from './data/twoMoons.js';
 export { twoMoons } from './data/twoMoons.js';
+
+// --- min-max training pieces ---
+
+export { ExtragradientOptimizer } from './ExtragradientOptimizer.js';
+export { gradientReversal } from './gradientReversal.js';
+export type { MinimaxOptions, MinimaxResult, MinMaxMethod } from './minimax.js';
+export { minimax } from './minimax.js';
+export { OptimisticOptimizer } from './OptimisticOptimizer.js';
+export type { MinMaxOptimizerOptions, PreconditionerName } from './Preconditioner.js';

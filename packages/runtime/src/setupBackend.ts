@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DlfError, describeValue } from './DlfError.js';
+import { registerWasmTrainingKernels } from './registerWasmTrainingKernels.js';
 
 /** tfjs backends dlf knows how to load. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -65,7 +66,8 @@ async function register(name: BackendName, wasmPaths: string | undefined): Promi
 
 /**
  * Picks the best tfjs backend available here, loads it lazily (the wasm and webgpu backends are
- * only imported when tried), makes it the active backend and returns its name. Works without a GPU:
+ * only imported when tried), makes it the active backend and returns its name. On wasm it also
+ * registers the training kernels stock tfjs-backend-wasm lacks (see `registerWasmTrainingKernels`). Works without a GPU:
  * the last resort is `cpu`.
  *
  * @example
@@ -107,6 +109,8 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
       if (name === 'cpu' && isNode()) quietCpuGreeting();
       if (await tf.setBackend(name)) {
         await tf.ready();
+        // Stock tfjs-backend-wasm cannot differentiate Conv2D or Embedding layers; add the kernels.
+        if (name === 'wasm') registerWasmTrainingKernels();
         return name;
       }
       failures.push(`${name}: failed to initialise`);
