@@ -44,5 +44,6 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object' && value !== null && 'shape' in value) {
     return `tensor of shape [${(value as { shape: number[] }).shape.join(', ')}]`;
   }
+  if (typeof value === 'function') return 'function';
   return typeof value;
 }
