@@ -10,13 +10,13 @@ import type { Env } from './envs/Env.js';
 import { solveLinearSystem } from './linearSolve.js';
 import {
   accumulateEpisode,
-  collectEpisode,
-  discountedReturnsToGo,
+  collectBatch,
   finishPolicyGradient,
   type PolicyGradientOptions,
   type PolicyGradientResult,
   type Trajectory,
   tabularSizes,
+  updateBaseline,
 } from './reinforce.js';
 import { softmaxPolicy } from './softmaxPolicy.js';
 
@@ -143,14 +143,20 @@ export function naturalPolicyGradient(
       break;
     }
     const pi = softmaxPolicy(theta, A);
-    const batch: Trajectory[] = [];
-    for (let i = 0; i < batchSize && done < episodes; i++, done++) {
-      const tr = collectEpisode(env, pi, A, rng, maxStepsPerEpisode);
-      batch.push(tr);
-      const ret = tr.rewards.reduce((x, y) => x + y, 0);
-      episodeReturns.push(ret);
+    const batch = collectBatch(
+      env,
+      pi,
+      A,
+      rng,
+      maxStepsPerEpisode,
+      Math.min(batchSize, episodes - done),
+      done,
+      onProgress,
+    );
+    done += batch.length;
+    for (const tr of batch) {
+      episodeReturns.push(tr.rewards.reduce((x, y) => x + y, 0));
       steps += tr.rewards.length;
-      onProgress?.({ episode: done + 1, episodeReturn: ret, length: tr.rewards.length });
     }
     const { naturalGradient } = estimateNaturalGradient(batch, theta, A, {
       gamma,
@@ -159,14 +165,7 @@ export function naturalPolicyGradient(
     });
     for (let i = 0; i < theta.length; i++)
       theta[i] = (theta[i] as number) + learningRate * (naturalGradient[i] as number);
-    for (const tr of batch) {
-      const togo = discountedReturnsToGo(tr.rewards, gamma);
-      for (let t = 0; t < tr.states.length; t++) {
-        const s = tr.states[t] as number;
-        values[s] =
-          (values[s] as number) + baselineLearningRate * ((togo[t] as number) - (values[s] as number));
-      }
-    }
+    updateBaseline(values, batch, gamma, baselineLearningRate);
   }
   return finishPolicyGradient(theta, A, values, episodeReturns, steps, aborted);
 }

@@ -125,6 +125,46 @@ export function collectEpisode(
   return tr;
 }
 
+/**
+ * @internal Runs `count` episodes of the policy table `pi`, reporting each to `onProgress`
+ * (episodes numbered from `firstEpisode + 1`).
+ */
+export function collectBatch(
+  env: Env<number, number>,
+  pi: Float64Array,
+  A: number,
+  rng: Rng,
+  maxSteps: number,
+  count: number,
+  firstEpisode: number,
+  onProgress: ((progress: EpisodeProgress) => void) | undefined,
+): Trajectory[] {
+  const batch: Trajectory[] = [];
+  for (let i = 0; i < count; i++) {
+    const tr = collectEpisode(env, pi, A, rng, maxSteps);
+    batch.push(tr);
+    const episodeReturn = tr.rewards.reduce((x, y) => x + y, 0);
+    onProgress?.({ episode: firstEpisode + i + 1, episodeReturn, length: tr.rewards.length });
+  }
+  return batch;
+}
+
+/** @internal Moves the state values toward the observed discounted returns-to-go (Monte Carlo baseline). */
+export function updateBaseline(
+  values: Float64Array,
+  batch: readonly Trajectory[],
+  gamma: number,
+  learningRate: number,
+): void {
+  for (const tr of batch) {
+    const togo = discountedReturnsToGo(tr.rewards, gamma);
+    for (let t = 0; t < tr.states.length; t++) {
+      const s = tr.states[t] as number;
+      values[s] = (values[s] as number) + learningRate * ((togo[t] as number) - (values[s] as number));
+    }
+  }
+}
+
 /** @internal Checks a tabular env and returns its sizes. */
 export function tabularSizes(env: Env<number, number>, name: string): { S: number; A: number } {
   if (env?.observationSpace?.type !== 'discrete' || env.actionSpace?.type !== 'discrete') {
@@ -220,29 +260,26 @@ export function reinforce(env: Env<number, number>, options: ReinforceOptions = 
       break;
     }
     const pi = softmaxPolicy(theta, A);
-    const batch: Trajectory[] = [];
-    for (let i = 0; i < batchSize && done < episodes; i++, done++) {
-      const tr = collectEpisode(env, pi, A, rng, maxStepsPerEpisode);
-      batch.push(tr);
-      const ret = tr.rewards.reduce((x, y) => x + y, 0);
-      episodeReturns.push(ret);
+    const batch = collectBatch(
+      env,
+      pi,
+      A,
+      rng,
+      maxStepsPerEpisode,
+      Math.min(batchSize, episodes - done),
+      done,
+      onProgress,
+    );
+    done += batch.length;
+    for (const tr of batch) {
+      episodeReturns.push(tr.rewards.reduce((x, y) => x + y, 0));
       steps += tr.rewards.length;
-      onProgress?.({ episode: done + 1, episodeReturn: ret, length: tr.rewards.length });
     }
     const g = new Float64Array(S * A);
     for (const tr of batch)
       accumulateEpisode(g, tr, pi, A, gamma, rewardToGo, baseline ? values : undefined, 1 / batch.length);
     for (let i = 0; i < theta.length; i++) theta[i] = (theta[i] as number) + learningRate * (g[i] as number);
-    if (baseline) {
-      for (const tr of batch) {
-        const togo = discountedReturnsToGo(tr.rewards, gamma);
-        for (let t = 0; t < tr.states.length; t++) {
-          const s = tr.states[t] as number;
-          values[s] =
-            (values[s] as number) + baselineLearningRate * ((togo[t] as number) - (values[s] as number));
-        }
-      }
-    }
+    if (baseline) updateBaseline(values, batch, gamma, baselineLearningRate);
   }
   return finishPolicyGradient(theta, A, baseline ? values : undefined, episodeReturns, steps, aborted);
 }
