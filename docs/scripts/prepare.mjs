@@ -4,7 +4,7 @@
 //  3. static/bundles/<package>/: a standalone ESM bundle of each package's examples (tfjs included, in
 //     lazily loaded chunks) with the .wasm files beside it, for plain HTML pages;
 // Everything it writes is generated and git-ignored. `--loaders-only` does step 1 only (typecheck).
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { siteDir, sitePackages } from './packages.mjs';
@@ -40,6 +40,22 @@ const copyWasm = (to) => {
   for (const f of wasmFiles) copyFileSync(join(wasmDist, 'dist', f), join(to, f));
 };
 copyWasm(join(siteDir, 'static', 'wasm'));
+
+// 2b. onnxruntime-web's .wasm, served beside tfjs's for examples that create ONNX sessions: the file(s)
+// its browser bundle fetches (the WebGPU-capable build).
+const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
+const ortWasmFiles = [
+  ...new Set(readFileSync(join(ortDist, 'ort.bundle.min.mjs'), 'utf8').match(/ort-wasm[\w.-]*\.wasm/g) ?? []),
+];
+const copyOrtWasm = (to) => {
+  for (const f of ortWasmFiles) copyFileSync(join(ortDist, f), join(to, f));
+};
+copyOrtWasm(join(siteDir, 'static', 'wasm'));
+/** Whether a bundle folder's JS loads onnxruntime-web (then it needs its .wasm beside it). */
+const usesOnnxRuntime = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .filter((f) => String(f).endsWith('.js'))
+    .some((f) => ortWasmFiles.some((w) => readFileSync(join(dir, String(f)), 'utf8').includes(w)));
 
 // 3. Standalone bundles, each with a plain HTML page that mounts all its examples.
 /** @param {string} name */
@@ -103,6 +119,7 @@ for (const p of withExamples) {
     logOverride: { 'ignored-bare-import': 'silent' },
   });
   copyWasm(outdir);
+  if (usesOnnxRuntime(outdir)) copyOrtWasm(outdir);
   writeFileSync(join(outdir, 'index.html'), plainPage(p.name));
 }
 

@@ -8,7 +8,7 @@
 //                                                       [--options JSON]
 //
 // Exits 1 when an example does not reach `done` or logs a console error.
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { siteDir } from './packages.mjs';
@@ -64,6 +64,12 @@ const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/pac
 for (const f of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) {
   copyFileSync(join(wasmDist, f), join(dir, f));
 }
+const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
+const ortWasm = new Set(
+  readFileSync(join(ortDist, 'ort.bundle.min.mjs'), 'utf8').match(/ort-wasm[\w.-]*\.wasm/g),
+);
+for (const f of ortWasm) copyFileSync(join(ortDist, f), join(dir, f));
+writeFileSync(join(dir, '404.html'), 'not found');
 writeFileSync(
   join(dir, 'index.html'),
   `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head>
@@ -100,6 +106,9 @@ try {
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   await page.goto(`${server.url}/index.html`);
   await page.waitForFunction(() => window.dlfReady === true, null, { timeout: 30_000 });
   const names = await page.evaluate(() => Object.keys(window.dlfExamples));

@@ -54,6 +54,12 @@ export interface ExampleContext<O> {
   runtime: typeof Runtime;
   /** The tfjs backend the example runs on. */
   backend: BackendName;
+  /**
+   * The URL prefix the tfjs wasm files are served from (the `wasmPaths` mount option or
+   * {@link configureExamples}'s), if one was given. Hosts serve onnxruntime-web's `.wasm` files from
+   * the same folder, so examples that create ONNX sessions pass it on.
+   */
+  wasmPaths: string | undefined;
   /** The example's own options, defaults filled in. */
   options: O;
   /** The element (inside the example's shadow root) to draw in; `setup` drew into it first. */
@@ -353,6 +359,7 @@ function mountExample<O extends object>(
           tf,
           runtime,
           backend,
+          wasmPaths,
           options: own,
           view,
           signal,

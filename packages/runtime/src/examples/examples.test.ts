@@ -2,13 +2,27 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DlfError } from '../DlfError.js';
-import { defineExample, exactHvp, examples, mnistCnn, seededNormals, twoMoons } from './index.js';
+import {
+  defineExample,
+  exactHvp,
+  examples,
+  mnistCnn,
+  onnxRoundTrip,
+  seededNormals,
+  twoMoons,
+} from './index.js';
 
 const dir = join(import.meta.dirname, '.');
 
 describe('@dlf/runtime/examples', () => {
   it('lists every exported example under its own name, with a runtime/<name> id and defaults', () => {
-    expect(Object.keys(examples).sort()).toEqual(['exactHvp', 'mnistCnn', 'seededNormals', 'twoMoons']);
+    expect(Object.keys(examples).sort()).toEqual([
+      'exactHvp',
+      'mnistCnn',
+      'onnxRoundTrip',
+      'seededNormals',
+      'twoMoons',
+    ]);
     for (const [key, example] of Object.entries(examples)) {
       expect(example.name).toBe(key);
       expect(example.id).toBe(`runtime/${key}`);
@@ -16,7 +30,7 @@ describe('@dlf/runtime/examples', () => {
       expect(example.description.length).toBeGreaterThan(0);
       expect(typeof example.mount).toBe('function');
     }
-    expect([exactHvp, mnistCnn, seededNormals, twoMoons]).toEqual(
+    expect([exactHvp, mnistCnn, onnxRoundTrip, seededNormals, twoMoons]).toEqual(
       expect.arrayContaining(Object.values(examples) as unknown[]),
     );
   });

@@ -16,6 +16,7 @@
 import type { Example } from './defineExample.js';
 import { exactHvp } from './exactHvp.js';
 import { mnistCnn } from './mnistCnn.js';
+import { onnxRoundTrip } from './onnxRoundTrip.js';
 import { seededNormals } from './seededNormals.js';
 import { twoMoons } from './twoMoons.js';
 
@@ -30,17 +31,16 @@ export type {
 export { configureExamples, defineExample } from './defineExample.js';
 export type { ExactHvpExampleOptions } from './exactHvp.js';
 export type { MnistCnnExampleOptions } from './mnistCnn.js';
+export type { OnnxRoundTripExampleOptions } from './onnxRoundTrip.js';
 export type { SeededNormalsExampleOptions } from './seededNormals.js';
 export type { TwoMoonsExampleOptions } from './twoMoons.js';
-export { exactHvp, mnistCnn, seededNormals, twoMoons };
-
-// The ONNX round trip (train, export, infer with the provider shown) joins this list once
-// src/onnx/ (issue 3) exposes exportOnnx and createSession: add src/examples/onnxRoundTrip.ts.
+export { exactHvp, mnistCnn, onnxRoundTrip, seededNormals, twoMoons };
 
 /** Every example of this package by name, for hosts that list or mount them generically. */
 export const examples: Readonly<Record<string, Example<object>>> = Object.freeze({
   exactHvp,
   mnistCnn,
+  onnxRoundTrip,
   seededNormals,
   twoMoons,
 });
