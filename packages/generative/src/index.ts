@@ -53,3 +53,11 @@ export type {
   VaeOptions,
 } from './vae/vae.js';
 export { vae } from './vae/vae.js';
+export type {
+  CodebookUsage,
+  VqVae,
+  VqVaeFitOptions,
+  VqVaeLossTerms,
+  VqVaeOptions,
+} from './vae/vqVae.js';
+export { vqVae } from './vae/vqVae.js';
