@@ -14,6 +14,13 @@ export { alternatingMask, channelMask, checkerboardMask } from './flows/masks.js
 export { permutation } from './flows/permutation.js';
 export { uniformDequantize } from './flows/uniformDequantize.js';
 // --- GANs and mode-collapse measurement (src/gan/) ---
+export type {
+  EntropicGan,
+  EntropicGanFitOptions,
+  EntropicGanOptions,
+  EntropicLikelihoodOptions,
+} from './gan/entropicGan.js';
+export { entropicGan } from './gan/entropicGan.js';
 export type { Gan, GanFitOptions, GanFitResult, GanLoss, GanOptions } from './gan/gan.js';
 export { gan } from './gan/gan.js';
 export type { GaussianMixture2d, GaussianMixture2dOptions } from './gan/gaussianMixture2d.js';
