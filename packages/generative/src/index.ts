@@ -50,6 +50,8 @@ export { sinkhorn, sinkhorn2 } from './ot/sinkhorn.js';
 export type { Wasserstein1dOptions } from './ot/wasserstein1d.js';
 export { wasserstein1d } from './ot/wasserstein1d.js';
 // --- variational autoencoders (src/vae/) ---
+export type { HierarchicalElbo, HierarchicalVae, HierarchicalVaeOptions } from './vae/hierarchicalVae.js';
+export { hierarchicalVae } from './vae/hierarchicalVae.js';
 export type {
   ElboResult,
   PosteriorDiagnostics,
