@@ -1,5 +1,6 @@
 // Timing of the kernel and curvature computations, with fitted scaling exponents.
 // Run: npm run bench -w @dlf/optim-theory   (tsx; uses the wasm backend in Node)
+// Smoke run with small sizes (seconds): npm run bench -w @dlf/optim-theory -- --quick
 import { createRng, hessian, losses, mlp, setupBackend, topHessianEigenvalues } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -51,8 +52,12 @@ function table(title: string, header: string, rows: [number, number][], note: st
   );
 }
 
+const quick = process.argv.includes('--quick');
+/** The full list of sizes, or its first `keep` entries in a quick run. */
+const sizes = (all: number[], keep = 2): number[] => (quick ? all.slice(0, keep) : all);
+
 const backend = await setupBackend();
-console.log(`backend: ${backend}`);
+console.log(`backend: ${backend}${quick ? ' (quick run: small sizes only)' : ''}`);
 const rng = createRng(0);
 const inputs = (n: number, d: number) =>
   Array.from({ length: n }, () => Array.from({ length: d }, () => rng.normal()));
@@ -62,7 +67,7 @@ const inputs = (n: number, d: number) =>
   const net = mlp({ sizes: [8, 256, 1], activation: 'tanh', parameterization: 'ntk' });
   const w = net.init(1);
   const rows: [number, number][] = [];
-  for (const n of [16, 32, 64, 128]) {
+  for (const n of sizes([16, 32, 64, 128])) {
     const X = inputs(n, 8);
     rows.push([n, time(() => tangentKernel(net, w, X))]);
   }
@@ -72,7 +77,7 @@ const inputs = (n: number, d: number) =>
 {
   const X = inputs(32, 8);
   const rows: [number, number][] = [];
-  for (const m of [128, 512, 2048, 8192]) {
+  for (const m of sizes([128, 512, 2048, 8192])) {
     const net = mlp({ sizes: [8, m, 1], activation: 'tanh', parameterization: 'ntk' });
     const w = net.init(1);
     rows.push([m, time(() => tangentKernel(net, w, X))]);
@@ -83,7 +88,7 @@ const inputs = (n: number, d: number) =>
 {
   const X1 = inputs(32, 8);
   const rows: [number, number][] = [];
-  for (const n2 of [16, 64, 256]) {
+  for (const n2 of sizes([16, 64, 256])) {
     const net = mlp({ sizes: [8, 512, 1], activation: 'relu', parameterization: 'ntk', bias: false });
     const w = net.init(2);
     const X2 = inputs(n2, 8);
@@ -92,6 +97,23 @@ const inputs = (n: number, d: number) =>
   }
   table('empiricalNtk(X1: 32, X2: n2), width 512, against n2', 'n2', rows, 'about 1');
 }
+{
+  const X1 = inputs(32, 8);
+  const X2 = inputs(64, 8);
+  const rows: [number, number][] = [];
+  for (const m of sizes([128, 512, 2048, 8192])) {
+    const net = mlp({ sizes: [8, m, 1], activation: 'relu', parameterization: 'ntk', bias: false });
+    const w = net.init(4);
+    rows.push([m, time(() => empiricalNtk(net, w, X1, X2))]);
+    w.dispose();
+  }
+  table(
+    'empiricalNtk(X1: 32, X2: 64) against width m',
+    'm',
+    rows,
+    'two Jacobians O(n m) and J1 J2^T O(n1 n2 m): about 1',
+  );
+}
 
 // 2. Largest Hessian eigenvalue: Lanczos on Hessian-vector products against forming the Hessian.
 {
@@ -99,7 +121,7 @@ const inputs = (n: number, d: number) =>
   const y = tf.tensor2d(inputs(64, 1));
   const lanczos: [number, number][] = [];
   const full: [number, number][] = [];
-  for (const h of [8, 16, 32, 64]) {
+  for (const h of sizes([8, 16, 32, 64])) {
     const net = mlp({ sizes: [4, h, 1], activation: 'tanh' });
     const w = net.init(3);
     const loss = (v: tf.Tensor1D) => losses.quadratic(y, net.apply(v, x));
@@ -138,6 +160,11 @@ const inputs = (n: number, d: number) =>
     full,
     'about 2 to 3: m hvps, O(m^3) eigen',
   );
+  console.log('  forming H / Lanczos, same model:');
+  for (const [m, ms] of full) {
+    const l = lanczos.find((r) => r[0] === m);
+    if (l) console.log(`  ${String(m).padEnd(12)} ${(ms / l[1]).toFixed(1)}x`);
+  }
   x.dispose();
   y.dispose();
 }
@@ -146,7 +173,7 @@ const inputs = (n: number, d: number) =>
 {
   const kern: [number, number][] = [];
   const feat: [number, number][] = [];
-  for (const d of [4, 8, 16, 32]) {
+  for (const d of sizes([4, 8, 16, 32])) {
     const X = inputs(100, d);
     kern.push([d, time(() => polynomialKernel(X, X, { degree: 3 }))]);
     feat.push([
