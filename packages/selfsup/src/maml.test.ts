@@ -235,15 +235,19 @@ describe('mamlAdapt, mamlPredict, maml and fomaml', () => {
 
   it('maml is reproducible by seed, reports progress and stops on abort', async () => {
     const progress: number[] = [];
+    let live: number[] = [];
     const options = { metaSteps: 5, metaBatchSize: 2, outerLr: 0.02, seed: 1 };
     const a = await maml(model, sampler(), {
       ...options,
-      onProgress: ({ step }) => {
+      onProgress: ({ step, params }) => {
         progress.push(step);
+        live = Array.from(params.dataSync());
       },
     });
     const b = await maml(model, sampler(), options);
     expect(progress).toEqual([1, 2, 3, 4, 5]);
+    // The progress report carries the live parameters: after the last step, the result's.
+    expect(Array.from(await a.params.data())).toEqual(live);
     expect(a.losses).toHaveLength(5);
     expect(Array.from(await a.params.data())).toEqual(Array.from(await b.params.data()));
     expect(a.aborted).toBe(false);

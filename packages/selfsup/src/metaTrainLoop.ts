@@ -17,6 +17,11 @@ export interface MetaProgress {
   metaSteps: number;
   /** Mean query loss of this step's tasks, after adaptation. */
   loss: number;
+  /**
+   * The parameters after this step: the loop's own variable, valid during the call only (read it or
+   * `clone()` it; do not dispose it).
+   */
+  params: tf.Tensor1D;
 }
 
 /** Options shared by the meta-training loops (`maml`, `fomaml`, `reptile`, `protoNets`, `r2d2`). */
@@ -154,7 +159,7 @@ export async function runMetaTraining<T extends Task>(
       const value = (await loss.data())[0] as number;
       loss.dispose();
       losses.push(value);
-      await onProgress?.({ step: s + 1, metaSteps, loss: value });
+      await onProgress?.({ step: s + 1, metaSteps, loss: value, params: w as unknown as tf.Tensor1D });
       await pause();
     }
     return { params: w.clone() as tf.Tensor1D, losses, steps: losses.length, aborted };

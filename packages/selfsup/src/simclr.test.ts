@@ -32,16 +32,20 @@ describe('simclr', () => {
 
   it('stops on abort, leaks nothing and validates its input', async () => {
     const controller = new AbortController();
+    let live: number[] = [];
     const r = await simclr(encoder, digits, {
       steps: 10,
       batchSize: 16,
       signal: controller.signal,
-      onProgress: ({ step }) => {
+      onProgress: ({ step, encoderParams }) => {
+        live = Array.from(encoderParams.dataSync());
         if (step === 2) controller.abort();
       },
     });
     expect(r.aborted).toBe(true);
     expect(r.steps).toBe(2);
+    // The progress report carries the live encoder parameters: after the last step, the result's.
+    expect(Array.from(await r.encoderParams.data())).toEqual(live);
     tf.dispose([r.encoderParams, r.headParams]);
     await expectNoLeaks(() => simclr(encoder, digits, { steps: 2, batchSize: 8 }));
     const flat = { ...digits, shape: [64] };

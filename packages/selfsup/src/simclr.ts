@@ -27,6 +27,11 @@ export interface SimclrProgress {
   step: number;
   steps: number;
   loss: number;
+  /**
+   * The encoder parameters after this step: simclr's own variable, valid during the call only (read
+   * it or `clone()` it; do not dispose it).
+   */
+  encoderParams: tf.Tensor1D;
 }
 
 /** Options of {@link simclr}. */
@@ -210,7 +215,12 @@ export async function simclr(
         );
       }
       losses.push(value);
-      await onProgress?.({ step: s + 1, steps, loss: value });
+      await onProgress?.({
+        step: s + 1,
+        steps,
+        loss: value,
+        encoderParams: encVar as unknown as tf.Tensor1D,
+      });
       await pause();
     }
     return {
