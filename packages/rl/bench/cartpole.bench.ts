@@ -45,6 +45,8 @@ console.log(
     environmentSteps: agent.steps,
     trainingEpisodes: agent.episodeReturns.length,
     trainSeconds: +trainSeconds.toFixed(1),
+    wallSeconds: +((performance.now() - t0) / 1000).toFixed(1),
+    evalEpisodes: evaluation.returns.length,
     evalMeanReturn: evaluation.meanReturn,
     evalStdReturn: +evaluation.stdReturn.toFixed(2),
     solved: evaluation.meanReturn >= 475,

@@ -2,6 +2,11 @@ export type { ActorCriticOptions } from './actorCritic.js';
 export { actorCritic } from './actorCritic.js';
 export type { BellmanOperatorOptions } from './bellmanOperator.js';
 export { bellmanOperator } from './bellmanOperator.js';
+export type { ContinuousReplayBatch } from './ContinuousReplayBuffer.js';
+export { ContinuousReplayBuffer } from './ContinuousReplayBuffer.js';
+export type { ContinuousControlOptions, ContinuousControlResult } from './continuousControl.js';
+export type { DdpgOptions, DdpgResult } from './ddpg.js';
+export { ddpg } from './ddpg.js';
 export type { DqnOptions, DqnResult } from './dqn.js';
 export { dqn } from './dqn.js';
 export type { AcrobotOptions } from './envs/Acrobot.js';
@@ -39,6 +44,8 @@ export type {
 export { FiniteMdp } from './finiteMdp.js';
 export type { GreedyPolicyOptions } from './greedyPolicy.js';
 export { greedyPolicy } from './greedyPolicy.js';
+export type { NafOptions, NafResult } from './naf.js';
+export { naf } from './naf.js';
 export type { NaturalGradientEstimate, NaturalPolicyGradientOptions } from './naturalPolicyGradient.js';
 export { estimateNaturalGradient, naturalPolicyGradient } from './naturalPolicyGradient.js';
 export type {
@@ -67,6 +74,7 @@ export type { Schedule } from './schedules.js';
 export { exponentialSchedule, linearSchedule } from './schedules.js';
 export type { ExactPolicyGradientResult } from './softmaxPolicy.js';
 export { exactPolicyGradient, softmaxPolicy } from './softmaxPolicy.js';
+export { softUpdate } from './softUpdate.js';
 export type { TabularPolicy } from './tabularPolicy.js';
 export type { EpisodeProgress, TabularControlOptions, TabularControlResult } from './tdControl.js';
 export type { ValueIterationOptions, ValueIterationResult } from './valueIteration.js';
