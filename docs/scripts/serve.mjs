@@ -57,9 +57,23 @@ export function startServer(options = {}) {
       status = 404;
       file = join(root, '404.html');
     }
+    // Content-hashed files (Docusaurus's assets/, the bundles' chunks/) never change: cache them for
+    // good. Everything else is revalidated on every use (Last-Modified / If-Modified-Since), so a
+    // rebuilt site is picked up at once while unchanged files (the wasm binaries) are not re-sent.
+    const relative = file.slice(root.length).split(sep).join('/');
+    const immutable = status === 200 && /^\/(assets\/|bundles\/[^/]+\/chunks\/)/.test(relative);
+    const modified = statSync(file).mtime;
+    modified.setMilliseconds(0);
+    const since = Date.parse(req.headers['if-modified-since'] ?? '');
+    if (status === 200 && !immutable && Number.isFinite(since) && since >= modified.getTime()) {
+      res.writeHead(304, { 'cache-control': 'no-cache', 'last-modified': modified.toUTCString() });
+      res.end();
+      return;
+    }
     res.writeHead(status, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      ...(status === 200 ? { 'last-modified': modified.toUTCString() } : {}),
     });
     createReadStream(file).pipe(res);
   });

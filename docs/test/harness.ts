@@ -84,6 +84,18 @@ export async function watchedPage(context: BrowserContext, options: { keepScript
   const page = await context.newPage();
   const log: PageLog = { errors: [], failed: [], requests: [], scripts: [] };
   let watching = true;
+  let inflight = 0;
+  let lastChange = Date.now();
+  page.on('request', () => {
+    inflight++;
+    lastChange = Date.now();
+  });
+  const settle = () => {
+    inflight = Math.max(0, inflight - 1);
+    lastChange = Date.now();
+  };
+  page.on('requestfinished', settle);
+  page.on('requestfailed', settle);
   page.on('console', (m) => {
     if (watching && m.type() === 'error') log.errors.push(`console.error: ${m.text()}`);
   });
@@ -111,6 +123,17 @@ export async function watchedPage(context: BrowserContext, options: { keepScript
   return {
     page,
     log,
+    /**
+     * Resolves once no request has been in flight for `quietMs` (a shorter version of Playwright's
+     * 'networkidle', which waits 500 ms), or after `timeoutMs` at most.
+     */
+    quiet: async (quietMs = 150, timeoutMs = 15_000) => {
+      const end = Date.now() + timeoutMs;
+      while (Date.now() < end) {
+        if (inflight === 0 && Date.now() - lastChange >= quietMs) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
     /** Stops recording (before closing, so that aborted in-flight requests do not count). */
     stop: () => {
       watching = false;

@@ -121,10 +121,10 @@ function pageTest(p: SitePage) {
   if (p.hasMath) parts.push('renders its math with KaTeX');
   if (p.examples.length > 0) parts.push(`brings its ${p.examples.length} live example(s) to done`);
   it(`${p.route} ${parts.join(', ')}`, async ({ expect }) => {
-    const { page, log, stop } = await watchedPage(context);
+    const { page, log, stop, quiet } = await watchedPage(context);
     try {
       await page.goto(server.url + p.route, { waitUntil: 'load' });
-      await page.waitForLoadState('networkidle');
+      await quiet();
       if (p.hasMath) {
         const math = await page.evaluate(async () => {
           await document.fonts.ready;
@@ -172,8 +172,66 @@ function pageTest(p: SitePage) {
   });
 }
 
+/**
+ * API reference pages: TypeDoc's hundreds of pages share one template. Every one is rendered in the
+ * browser by in-app navigation (the site's router loads the page's chunk and renders it, as when a
+ * reader follows a link), checked for console errors and failed requests, and its title compared with
+ * the built HTML's; one in eight also gets a full page load (hydration of the static HTML) below.
+ */
+const isApiPage = (p: SitePage) => p.route.includes('/api/') && !p.hasMath && p.examples.length === 0;
+const apiPages = pages.filter(isApiPage);
+const fullLoads = pages.filter((p, i) => p.examples.length === 0 && (!isApiPage(p) || i % 8 === 0));
+
+const titleOf = (html: string) =>
+  (/<title[^>]*>([^<]*)<\/title>/.exec(html)?.[1] ?? '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'");
+
 describe.concurrent('every page without live examples', () => {
-  for (const p of pages.filter((q) => q.examples.length === 0)) pageTest(p);
+  for (const p of fullLoads) pageTest(p);
+
+  const sections = [...new Set(apiPages.map((p) => p.route.split('/')[1] as string))];
+  for (const section of sections) {
+    const routes = apiPages.filter((p) => p.route.split('/')[1] === section);
+    it(`every ${routes.length} API page of /${section}/ renders by in-app navigation with no console error and no failed request`, async ({
+      expect,
+    }) => {
+      const { page, log, stop, quiet } = await watchedPage(context);
+      const problems: string[] = [];
+      try {
+        await page.goto(`${server.url}${routes[0]?.route}`, { waitUntil: 'load' });
+        await quiet();
+        for (const p of routes) {
+          const errorsBefore = log.errors.length;
+          const failedBefore = log.failed.length;
+          const want = titleOf(p.html);
+          await page.evaluate((route) => {
+            window.history.pushState({}, '', route);
+            window.dispatchEvent(new PopStateEvent('popstate', { state: {} }));
+          }, p.route);
+          try {
+            await page.waitForFunction((t) => document.title === t, want, { timeout: 15_000, polling: 50 });
+          } catch {
+            problems.push(`${p.route}: title stayed "${await page.title()}", expected "${want}"`);
+          }
+          await quiet(50);
+          for (const e of log.errors.slice(errorsBefore)) problems.push(`${p.route}: ${e}`);
+          for (const f of log.failed.slice(failedBefore)) problems.push(`${p.route}: failed ${f}`);
+        }
+        stop();
+        expect(problems).toEqual([]);
+        expect(
+          log.requests.filter((u) => !u.startsWith(`${server.url}/`) && !/^(data|blob):/.test(u)),
+        ).toEqual([]);
+      } finally {
+        stop();
+        await page.close();
+      }
+    });
+  }
 });
 
 describe('every page with live examples', () => {
@@ -209,7 +267,9 @@ describe('the offline search', () => {
 
 describe('the landing page budget', () => {
   it('loads under 500 kB of gzipped JS and neither tfjs nor onnxruntime until its example starts', async () => {
-    const { page, log, stop } = await watchedPage(context, { keepScripts: true });
+    // A fresh context: nothing cached by earlier pages, so every script the page needs is counted.
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, log, stop } = await watchedPage(fresh, { keepScripts: true });
     try {
       await page.goto(`${server.url}/`, { waitUntil: 'load' });
       await page.waitForLoadState('networkidle');
@@ -240,6 +300,7 @@ describe('the landing page budget', () => {
     } finally {
       stop();
       await page.close();
+      await fresh.close();
     }
   });
 });
@@ -305,12 +366,12 @@ describe('standalone example bundles outside the site', () => {
         }
         const results = await runExamples(page, `plain-${pkg}`);
         for (const r of results) expect(r.state, `${r.id} on the plain page: ${r.message}`).toBe('done');
-        // Their canvases are visible despite `canvas { display: none !important }` on the host.
+        // Their drawings (canvas or SVG) are visible despite `canvas { display: none !important }` on the host.
         const canvases = await page.$$eval('[data-dlf-example]', (els) =>
           els.flatMap((e) =>
-            [...(e.querySelector('dlf-example-shell')?.shadowRoot?.querySelectorAll('canvas') ?? [])].map(
-              (c) => c.getBoundingClientRect().width,
-            ),
+            [
+              ...(e.querySelector('dlf-example-shell')?.shadowRoot?.querySelectorAll('canvas, svg') ?? []),
+            ].map((c) => c.getBoundingClientRect().width),
           ),
         );
         expect(canvases.length).toBeGreaterThan(0);
