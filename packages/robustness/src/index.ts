@@ -63,6 +63,18 @@ export { smoothGrad } from './interpretability/smoothGrad.js';
 export { spearman } from './interpretability/spearman.js';
 export type { MifgsmOptions } from './mifgsm.js';
 export { mifgsm } from './mifgsm.js';
+export type { LagrangianPerceptualAttackOptions } from './perceptual/lagrangianPerceptualAttack.js';
+export { lagrangianPerceptualAttack } from './perceptual/lagrangianPerceptualAttack.js';
+export type {
+  PerceptualAdversarialTrainingOptions,
+  PerceptualEpoch,
+} from './perceptual/perceptualAdversarialTraining.js';
+export { perceptualAdversarialTraining } from './perceptual/perceptualAdversarialTraining.js';
+export type { PerceptualAttackResult } from './perceptual/perceptualCore.js';
+export type { FeatureFn, PerceptualFeatureOptions } from './perceptual/perceptualDistance.js';
+export { perceptualDistance, perceptualFeatures } from './perceptual/perceptualDistance.js';
+export type { PerceptualAttackOptions, PerceptualPgdOptions } from './perceptual/perceptualPgd.js';
+export { perceptualPgd } from './perceptual/perceptualPgd.js';
 export type { PgdOptions } from './pgd.js';
 export { pgd } from './pgd.js';
 export type { BadNetsOptions } from './poisoning/badNets.js';
@@ -79,16 +91,34 @@ export type { FeatureCollisionOptions, FeatureCollisionResult } from './poisonin
 export { featureCollision } from './poisoning/featureCollision.js';
 export type { Trigger } from './poisoning/trigger.js';
 export { applyTrigger, backdoorSuccessRate, squareTrigger } from './poisoning/trigger.js';
+export type { AdaptEpoch, AdaptNetworks, AdaptOptions } from './shift/adapt.js';
+export { adapt } from './shift/adapt.js';
 export type { ColoredEnvironment, ColoredMnistOptions } from './shift/coloredMnist.js';
 export { coloredMnist } from './shift/coloredMnist.js';
+export type { CycleGanNetworks, CycleGanOptions, CycleGanStep } from './shift/cycleGan.js';
+export { cycleGan } from './shift/cycleGan.js';
 export type { DannEpoch, DannNetworks, DannOptions, UnlabeledData } from './shift/dann.js';
 export { dann } from './shift/dann.js';
+export type { DomainBatchNormArgs } from './shift/domainBatchNorm.js';
+export { DomainBatchNorm, setDomain } from './shift/domainBatchNorm.js';
+export { entropyLoss } from './shift/entropyLoss.js';
+export type { Critic } from './shift/gradientPenalty.js';
+export { gradientPenalty } from './shift/gradientPenalty.js';
 export type { IrmOptions, IrmStep } from './shift/irm.js';
 export { irm } from './shift/irm.js';
 export { irmPenalty } from './shift/irmPenalty.js';
+export type { MldgOptions, MldgStep } from './shift/mldg.js';
+export { mldg } from './shift/mldg.js';
 export type { MmdOptions, MmdResult } from './shift/mmd.js';
 export { mmd } from './shift/mmd.js';
 export { mmdLoss } from './shift/mmdLoss.js';
+export type {
+  SelectionCandidate,
+  SelectionOptions,
+  SelectionRecord,
+  SelectionResult,
+} from './shift/modelSelection.js';
+export { leaveOneDomainOut, oracleSelection, trainingDomainValidation } from './shift/modelSelection.js';
 export type { ProxyADistanceOptions, ProxyADistanceResult } from './shift/proxyADistance.js';
 export { proxyADistance } from './shift/proxyADistance.js';
 export type { RotatedEnvironment, RotatedMnistOptions } from './shift/rotatedMnist.js';
@@ -97,6 +127,8 @@ export { rotateImages } from './shift/rotateImages.js';
 export type { Sample } from './shift/sampleRows.js';
 export type { ShiftedMoonsOptions } from './shift/shiftedMoons.js';
 export { shiftedMoons } from './shift/shiftedMoons.js';
+export type { WassersteinDistanceOptions, WassersteinDistanceResult } from './shift/wassersteinDistance.js';
+export { wassersteinDistance } from './shift/wassersteinDistance.js';
 export type {
   AblationCertificate,
   RandomizedAblation,
