@@ -1,5 +1,6 @@
 import { assertInteger, assertPositive, DlfError, type ParamModel, type SeedLike, toRng } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
+import { assertParamModel } from '../assertParamModel.js';
 import { sinkhorn } from '../ot/sinkhorn.js';
 
 /** Options of {@link entropicGan}. */
@@ -94,22 +95,8 @@ export interface EntropicGan {
 }
 
 function checkGenerator(model: unknown): asserts model is ParamModel {
-  const m = model as ParamModel | null;
-  if (
-    m === null ||
-    typeof m !== 'object' ||
-    typeof m.apply !== 'function' ||
-    typeof m.init !== 'function' ||
-    !Number.isInteger(m.numParams)
-  ) {
-    throw new DlfError(
-      'INVALID_ARGUMENT',
-      `generator must be a ParamModel (e.g. mlp({ sizes })), received ${typeof model}`,
-      {
-        param: 'generator',
-      },
-    );
-  }
+  assertParamModel('generator', model);
+  const m = model;
   if (m.inputShape.length !== 1) {
     throw new DlfError(
       'INVALID_SHAPE',

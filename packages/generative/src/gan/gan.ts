@@ -14,6 +14,7 @@ import {
   toRng,
 } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
+import { assertParamModel } from '../assertParamModel.js';
 import { gradientPenalty } from './gradientPenalty.js';
 
 /** GAN objectives. */
@@ -97,19 +98,6 @@ export interface Gan {
   dispose(): void;
 }
 
-function checkModel(param: string, model: unknown): asserts model is ParamModel {
-  const m = model as ParamModel | null;
-  if (m === null || typeof m !== 'object' || typeof m.apply !== 'function' || typeof m.init !== 'function') {
-    throw new DlfError(
-      'INVALID_ARGUMENT',
-      `${param} must be a ParamModel (e.g. mlp({ sizes })), received ${typeof model}`,
-      {
-        param,
-      },
-    );
-  }
-}
-
 /**
  * A generative adversarial network on two flat-parameter models, trained as a two-player game with
  * gradient descent-ascent, optimistic GDA or extragradient steps (the optimisers of
@@ -136,8 +124,8 @@ export function gan(options: GanOptions): Gan {
     gradientPenalty: lambda = 0,
     weightClip,
   } = options;
-  checkModel('generator', generator);
-  checkModel('discriminator', discriminator);
+  assertParamModel('generator', generator);
+  assertParamModel('discriminator', discriminator);
   assertOneOf('loss', loss, ['minimax', 'non-saturating', 'wasserstein'] as const);
   assertNonNegative('gradientPenalty', lambda);
   if (weightClip !== undefined) assertPositive('weightClip', weightClip);

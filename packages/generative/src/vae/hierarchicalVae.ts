@@ -10,6 +10,7 @@ import {
   toRng,
 } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
+import { assertParamModel } from '../assertParamModel.js';
 import { gaussianKl, normalNoise } from './vae.js';
 
 /** Options of {@link hierarchicalVae}. */
@@ -101,22 +102,8 @@ function checkModel(
   inputs: number[] | undefined,
   outputs: number[],
 ): asserts model is ParamModel {
-  const m = model as ParamModel | null;
-  if (
-    m === null ||
-    typeof m !== 'object' ||
-    typeof m.apply !== 'function' ||
-    typeof m.init !== 'function' ||
-    !Number.isInteger(m.numParams)
-  ) {
-    throw new DlfError(
-      'INVALID_ARGUMENT',
-      `${param} must be a ParamModel (e.g. mlp({ sizes })), received ${typeof model}`,
-      {
-        param,
-      },
-    );
-  }
+  assertParamModel(param, model);
+  const m = model;
   if (inputs && (m.inputShape.length !== inputs.length || m.inputShape.some((d, i) => d !== inputs[i]))) {
     throw new DlfError(
       'INVALID_SHAPE',

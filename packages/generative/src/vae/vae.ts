@@ -10,6 +10,7 @@ import {
   toRng,
 } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
+import { assertParamModel } from '../assertParamModel.js';
 
 /** Observation models of {@link vae}. */
 export type VaeLikelihood = 'bernoulli' | 'gaussian';
@@ -131,25 +132,6 @@ export interface Vae {
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-function checkModel(param: string, model: unknown): asserts model is ParamModel {
-  const m = model as ParamModel | null;
-  if (
-    m === null ||
-    typeof m !== 'object' ||
-    typeof m.apply !== 'function' ||
-    typeof m.init !== 'function' ||
-    !Number.isInteger(m.numParams)
-  ) {
-    throw new DlfError(
-      'INVALID_ARGUMENT',
-      `${param} must be a ParamModel (e.g. mlp({ sizes })), received ${typeof model}`,
-      {
-        param,
-      },
-    );
-  }
-}
-
 /** @internal Standard normal noise `[rows, cols]` from a seeded generator. */
 export function normalNoise(rng: Rng, rows: number, cols: number): tf.Tensor2D {
   return tf.tensor2d(rng.normalArray(rows * cols), [rows, cols]);
@@ -185,8 +167,8 @@ export function vae(options: VaeOptions): Vae {
     throw new DlfError('INVALID_ARGUMENT', 'vae options must be an object', { param: 'options' });
   }
   const { encoder, decoder, latentDim, likelihood = 'bernoulli', observationStd = 1, beta = 1 } = options;
-  checkModel('encoder', encoder);
-  checkModel('decoder', decoder);
+  assertParamModel('encoder', encoder);
+  assertParamModel('decoder', decoder);
   assertInteger('latentDim', latentDim, { min: 1 });
   assertOneOf('likelihood', likelihood, ['bernoulli', 'gaussian'] as const);
   assertPositive('observationStd', observationStd);

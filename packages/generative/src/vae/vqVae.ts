@@ -10,6 +10,7 @@ import {
   toRng,
 } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
+import { assertParamModel } from '../assertParamModel.js';
 
 /** Options of {@link vqVae}. */
 export interface VqVaeOptions {
@@ -119,25 +120,6 @@ export interface VqVae {
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-function checkModel(param: string, model: unknown): asserts model is ParamModel {
-  const m = model as ParamModel | null;
-  if (
-    m === null ||
-    typeof m !== 'object' ||
-    typeof m.apply !== 'function' ||
-    typeof m.init !== 'function' ||
-    !Number.isInteger(m.numParams)
-  ) {
-    throw new DlfError(
-      'INVALID_ARGUMENT',
-      `${param} must be a ParamModel (e.g. mlp({ sizes })), received ${typeof model}`,
-      {
-        param,
-      },
-    );
-  }
-}
-
 /** `sg(x)`: the identity forward, a zero gradient backward. */
 const stopGradient = <T extends tf.Tensor>(x: T): T => gradientReversal(x, 0);
 
@@ -173,8 +155,8 @@ export function vqVae(options: VqVaeOptions): VqVae {
   }
   const { encoder, decoder, codebookSize, codeDim, commitment = 0.25, likelihood = 'bernoulli' } = options;
   const { observationStd = 1 } = options;
-  checkModel('encoder', encoder);
-  checkModel('decoder', decoder);
+  assertParamModel('encoder', encoder);
+  assertParamModel('decoder', decoder);
   assertInteger('codebookSize', codebookSize, { min: 1 });
   assertInteger('codeDim', codeDim, { min: 1 });
   assertNonNegative('commitment', commitment);
