@@ -10,6 +10,7 @@ import {
   toRng,
 } from '@dlf/runtime';
 import * as tf from '@tensorflow/tfjs';
+import { assertInputBatch } from '../assertInputBatch.js';
 import { assertParamModel } from '../assertParamModel.js';
 
 /** Observation models of {@link vae}. */
@@ -209,22 +210,7 @@ export function vae(options: VaeOptions): Vae {
 
   const checkX = (x: unknown): tf.Tensor => {
     if (disposed) throw new DlfError('INVALID_ARGUMENT', 'this VAE was disposed', { param: 'this' });
-    if (!(x instanceof tf.Tensor)) {
-      throw new DlfError('INVALID_ARGUMENT', `x must be a tf.Tensor [n, ${encoder.inputShape.join(', ')}]`, {
-        param: 'x',
-      });
-    }
-    const ok =
-      x.rank === encoder.inputShape.length + 1 &&
-      (x.shape[0] ?? 0) >= 1 &&
-      encoder.inputShape.every((d, i) => x.shape[i + 1] === d);
-    if (!ok) {
-      throw new DlfError(
-        'INVALID_SHAPE',
-        `x must have shape [n, ${encoder.inputShape.join(', ')}], received [${x.shape.join(', ')}]`,
-        { param: 'x' },
-      );
-    }
+    assertInputBatch(x, encoder.inputShape);
     return x;
   };
 
