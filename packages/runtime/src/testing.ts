@@ -74,3 +74,17 @@ export async function setupTestBackend(): Promise<string> {
   const { setupBackend } = await import('./setupBackend.js');
   return setupBackend({ prefer: name, strict: true });
 }
+
+/**
+ * The module specifiers of a source file's static value imports (`import x from '...'`,
+ * `import { a } from '...'`), leaving out `import type`, which is erased at build time, and
+ * dynamic `import()`. Example tests use it to check that nothing heavy loads at module level.
+ *
+ * @example
+ * ```ts
+ * staticValueImports("import type { A } from 'a';\nimport { b } from 'b';"); // ['b']
+ * ```
+ */
+export function staticValueImports(source: string): string[] {
+  return [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1] as string);
+}

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlfError, mlp } from '@dlf/runtime';
-import { setupTestBackend } from '@dlf/runtime/testing';
+import { setupTestBackend, staticValueImports } from '@dlf/runtime/testing';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as examplesModule from './index.js';
@@ -54,9 +54,7 @@ describe('@dlf/generative/examples', () => {
     expect(sources.length).toBeGreaterThan(4);
     for (const { file, source } of sources) {
       // `import type` is erased; value imports of package code must be `import()` inside run().
-      const staticImports = [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gm)].map(
-        (m) => m[1],
-      );
+      const staticImports = staticValueImports(source);
       for (const spec of staticImports) {
         expect(spec, `${file} imports ${spec} statically`).not.toMatch(
           /^@tensorflow\/|^onnxruntime|^@dlf\/generative$|^@dlf\/runtime$|^\.\.\//,

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { staticValueImports } from '@dlf/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import {
   bpttGradients,
@@ -68,9 +69,7 @@ describe('@dlf/optim-theory/examples', () => {
     for (const file of files) {
       const source = readFileSync(join(dir, file), 'utf8');
       // `import type` is erased; package code must be loaded with `import()` inside run().
-      const staticImports = [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gm)].map(
-        (m) => m[1],
-      );
+      const staticImports = staticValueImports(source);
       for (const spec of staticImports) {
         expect(spec, `${file} imports ${spec} statically`).toMatch(
           /^@dlf\/runtime\/examples$|^\.\/[\w]+\.js$/,

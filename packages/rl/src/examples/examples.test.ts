@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlfError } from '@dlf/runtime';
+import { staticValueImports } from '@dlf/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { GridWorld } from '../envs/GridWorld.js';
 import { policyIteration } from '../policyIteration.js';
@@ -54,9 +55,7 @@ describe('@dlf/rl/examples', () => {
     expect(sources.length).toBeGreaterThan(3);
     for (const { file, source } of sources) {
       // `import type` is erased; package code (which imports @dlf/runtime and tfjs) is `import()`ed in run().
-      const staticImports = [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gm)].map(
-        (m) => m[1],
-      );
+      const staticImports = staticValueImports(source);
       for (const spec of staticImports) {
         expect(spec, `${file} imports ${spec} statically`).not.toMatch(
           /^@tensorflow\/|^onnxruntime|^@dlf\/rl$|^\.\.\/|^@dlf\/runtime$/,

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlfError } from '@dlf/runtime';
+import { staticValueImports } from '@dlf/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import * as examplesModule from './index.js';
 
@@ -45,9 +46,7 @@ describe('@dlf/robustness/examples', () => {
     expect(sources.length).toBeGreaterThan(0);
     for (const { file, source } of sources) {
       // `import type` is erased; value imports must be `import()` inside run().
-      const staticImports = [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gm)].map(
-        (m) => m[1],
-      );
+      const staticImports = staticValueImports(source);
       for (const spec of staticImports) {
         expect(spec, `${file} imports ${spec} statically`).not.toMatch(
           /^@tensorflow\/|^onnxruntime|^@dlf\/robustness$|^\.\.\/index\.js$|^\.\.\/.*\.js$|^@dlf\/runtime$/,

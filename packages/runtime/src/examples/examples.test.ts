@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DlfError } from '../DlfError.js';
+import { staticValueImports } from '../testing.js';
 import {
   defineExample,
   exactHvp,
@@ -41,9 +42,7 @@ describe('@dlf/runtime/examples', () => {
     for (const file of files) {
       const source = readFileSync(join(dir, file), 'utf8');
       // `import type` is erased; value imports must be `import()` inside run().
-      const staticImports = [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gm)].map(
-        (m) => m[1],
-      );
+      const staticImports = staticValueImports(source);
       for (const spec of staticImports) {
         expect(spec, `${file} imports ${spec} statically`).not.toMatch(
           /^@tensorflow\/|^onnxruntime|^\.\.\/index\.js$|^\.\.\/onnx\//,

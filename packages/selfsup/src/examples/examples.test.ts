@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng, DlfError, mlp } from '@dlf/runtime';
-import { expectNoLeaks, setupTestBackend } from '@dlf/runtime/testing';
+import { expectNoLeaks, setupTestBackend, staticValueImports } from '@dlf/runtime/testing';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { balancedIndices, takeRows } from './draw.js';
@@ -55,9 +55,7 @@ describe('@dlf/selfsup/examples', () => {
     expect(sources.length).toBeGreaterThan(3);
     for (const { file, source } of sources) {
       // `import type` is erased; value imports must be `import()` inside run().
-      const staticImports = [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gm)].map(
-        (m) => m[1],
-      );
+      const staticImports = staticValueImports(source);
       for (const spec of staticImports) {
         expect(spec, `${file} imports ${spec} statically`).not.toMatch(
           /^@tensorflow\/|^onnxruntime|^@dlf\/selfsup$|^\.\.\/.*\.js$|^@dlf\/runtime$/,
